@@ -1,0 +1,43 @@
+"""Configuration: defaults in code, secrets and deployment choices from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "si", "sí"}
+
+
+def load_config(instance_path: str) -> dict:
+    """Build the configuration dict from environment variables with safe defaults."""
+    instance = Path(instance_path)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'fieldapp.orm'}"
+    # Heroku-style URLs name the old driver; SQLAlchemy 2 wants an explicit one.
+    if database_url.startswith(("postgres://", "postgresql://")):
+        database_url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-change-me"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MEDIA_ROOT": os.environ.get("MEDIA_ROOT", str(instance / "media")),
+        "TILE_URL": os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "TILE_ATTRIBUTION": os.environ.get("TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"),
+        "OFFICE_NAME": os.environ.get("OFFICE_NAME", "Participación Ciudadana"),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "25")) * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "es_MX",
+        "BABEL_DEFAULT_TIMEZONE": "America/Mexico_City",
+        "LANGUAGES": ["es", "en"],
+        # A capture queued offline for hours must still be accepted when replayed:
+        # the CSRF token lives as long as the session instead of one hour.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE")),
+        "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE")),
+        "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_FAILURE_WINDOW_MINUTES": int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15")),
+        "PASSWORD_MIN_LENGTH": 10,
+    }

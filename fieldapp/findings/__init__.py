@@ -1,0 +1,1 @@
+"""Hallazgos / demandas ciudadanas and their follow-up."""

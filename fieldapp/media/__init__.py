@@ -1,0 +1,1 @@
+"""Photos and signatures: storage by content hash."""

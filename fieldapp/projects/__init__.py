@@ -1,0 +1,1 @@
+"""Proyectos / obras of the Presupuesto Participativo."""

@@ -1,0 +1,1 @@
+"""Annual plan (POA) and reports."""

@@ -1,0 +1,1 @@
+"""Unidades territoriales and placing points in them."""

@@ -1,0 +1,1 @@
+"""Visitas: recorridos, supervisiones, evaluaciones, asambleas."""
