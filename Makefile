@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint format install translations chromium clean
+.PHONY: run test lint format install translations translations-update chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d fieldapp/translations
+	$(BIN)/pybabel -q compile -d fieldapp/translations
+
+# After changing user-facing text: refresh the catalogue, then translate the new entries.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project FieldApp -o fieldapp/translations/messages.pot .
+	$(BIN)/pybabel update -i fieldapp/translations/messages.pot -d fieldapp/translations \
+	  --no-fuzzy-matching -w 100
 
 run: install
 	$(FLASK) db upgrade

@@ -35,7 +35,10 @@ def test_wrong_password_is_refused_in_spanish(client, auth, make_user, db):
     assert response.status_code == 401
     assert "Correo o contraseña incorrectos" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
-    assert db.session.scalar(sa.select(AuditEvent.action)) == "login_failed"
+    failures = db.session.scalars(
+        sa.select(AuditEvent.target_id).where(AuditEvent.action == "login_failed")
+    ).all()
+    assert failures == ["inspector@example.mx"]
 
 
 def test_email_is_case_insensitive(client, auth, make_user):
