@@ -10,8 +10,9 @@ import click
 from flask import Flask, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from fieldapp.config import load_config
+from fieldapp.config import instance_secret_key, load_config
 from fieldapp.extensions import babel, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config)
     app.json.ensure_ascii = False  # readable Spanish in API responses
     ensure_instance_folder(app)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

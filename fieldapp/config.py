@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 
@@ -20,7 +21,8 @@ def load_config(instance_path: str) -> dict:
     if database_url.startswith(("postgres://", "postgresql://")):
         database_url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-change-me"),
+        # Unset: a random key kept in instance/secret_key (see ``instance_secret_key``).
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT", str(instance / "media")),
         "TILE_URL": os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
@@ -40,4 +42,19 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_FAILURE_WINDOW_MINUTES": int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15")),
         "PASSWORD_MIN_LENGTH": 10,
+        # Number of reverse proxies in front of the app (nginx: 1); 0 trusts no X-Forwarded-*.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
     }
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """A random secret created once per installation, so no install runs on a known key.
+
+    Several app servers must share one key: set SECRET_KEY in their environment.
+    """
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

@@ -93,3 +93,33 @@ def test_unusable_instance_folder_is_explained(tmp_path):
     assert f"No se puede usar la carpeta {blocker / 'instance'}" in result.stderr
     assert "Traceback" not in result.stderr
     assert blocker.read_text() == "not a folder"
+
+
+def test_secret_key_is_generated_once_per_instance(tmp_path, monkeypatch):
+    from fieldapp import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    config = {"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    first = create_app(dict(config)).config["SECRET_KEY"]
+    second = create_app(dict(config)).config["SECRET_KEY"]
+    assert first == second and len(first) >= 48
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert create_app(dict(config)).config["SECRET_KEY"] == "from-the-environment"
+
+
+def test_proxy_headers_are_trusted_only_when_configured(tmp_path):
+    from flask import request
+
+    from fieldapp import create_app
+
+    config = {
+        "INSTANCE_PATH": str(tmp_path),
+        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        "SECRET_KEY": "x",
+    }
+    headers = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    for hops, expected in ((0, "127.0.0.1 http"), (1, "203.0.113.9 https")):
+        app = create_app({**config, "TRUSTED_PROXIES": hops})
+        app.add_url_rule("/whoami", "whoami", lambda: f"{request.remote_addr} {request.scheme}")
+        assert app.test_client().get("/whoami", headers=headers).get_data(as_text=True) == expected
