@@ -106,6 +106,9 @@ class Finding(ClientUUIDMixin, TimestampMixin, db.Model):
     external_folio: Mapped[str | None] = mapped_column(sa.String(80), index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("findings.id"))
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # What the phone claimed when its clock was ahead of the server's (then captured_at
+    # holds the time the server received it).
+    device_captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     visit: Mapped[Visit | None] = relationship(back_populates="findings")
     category: Mapped[Category] = relationship()

@@ -30,6 +30,9 @@ class Photo(ClientUUIDMixin, db.Model):
     width: Mapped[int] = mapped_column()
     height: Mapped[int] = mapped_column()
     storage_key: Mapped[str] = mapped_column(sa.String(255))
+    # Display variants (EXIF orientation applied): long edge 1600 px, and a thumbnail.
+    display_key: Mapped[str | None] = mapped_column(sa.String(255))
+    thumb_key: Mapped[str | None] = mapped_column(sa.String(255))
     exif_taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     exif_lat: Mapped[float | None] = mapped_column()
     exif_lon: Mapped[float | None] = mapped_column()

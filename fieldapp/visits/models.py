@@ -54,6 +54,8 @@ class Visit(ClientUUIDMixin, TimestampMixin, db.Model):
     )
     inspector_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The phone's claim when its clock was ahead of the server's (see Finding).
+    device_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     territorial_unit_id: Mapped[int | None] = mapped_column(
