@@ -122,8 +122,9 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.auth.admin_routes import bp as admin_bp
     from fieldapp.auth.routes import bp as auth_bp
     from fieldapp.main.routes import bp as main_bp
+    from fieldapp.media.routes import bp as media_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, api_bp, media_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API checks CSRF itself for cookie sessions only
 

@@ -29,6 +29,8 @@ def load_config(instance_path: str) -> dict:
         "TILE_ATTRIBUTION": os.environ.get("TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"),
         "OFFICE_NAME": os.environ.get("OFFICE_NAME", "Participación Ciudadana"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "25")) * 1024 * 1024,
+        "PHOTO_MAX_MB": int(os.environ.get("PHOTO_MAX_MB", "20")),
+        "SIGNATURE_MAX_MB": 2,
         "BABEL_DEFAULT_LOCALE": "es_MX",
         "BABEL_DEFAULT_TIMEZONE": "America/Mexico_City",
         "LANGUAGES": ["es", "en"],

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from fieldapp.domain_errors import DomainError
+
 ERROR_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -95,6 +97,14 @@ def handle_unexpected(exc: Exception):
     return handle_http_error(InternalServerError())
 
 
+def handle_domain_error(exc: DomainError):
+    if wants_json():
+        return json_error(exc.status, exc.message, exc.code, exc.fields)
+    html = render_template("errors/error.html", status=exc.status, message=exc.message)
+    return html, exc.status
+
+
 def init_errorhandlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -40,4 +40,4 @@ def commit_request(response):
     return response
 
 
-from fieldapp.api import routes  # noqa: E402,F401  (registers the views)
+from fieldapp.api import reads, routes, sync  # noqa: E402,F401  (registers the views)

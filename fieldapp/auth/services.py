@@ -40,6 +40,10 @@ COMMON_PASSWORDS = {
 }
 
 
+# Where a bearer token is accepted: the API, and the photo files it links to.
+TOKEN_PATHS = ("/api/", "/media/")
+
+
 class AccountError(ValueError):
     """Bad input for an account operation; ``fields`` maps field name to messages."""
 
@@ -229,13 +233,13 @@ def init_login(app: Flask, manager: LoginManager) -> None:
     def load_user(user_id: str) -> User | None:
         # A bearer token speaks for itself: a browser session must not stand in for a
         # revoked or invalid token on an API call.
-        if request.path.startswith("/api/") and bearer_token():
+        if request.path.startswith(TOKEN_PATHS) and bearer_token():
             return None
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
     @manager.request_loader
     def load_user_from_bearer(req) -> User | None:
-        if not req.path.startswith("/api/"):
+        if not req.path.startswith(TOKEN_PATHS):
             return None
         raw = bearer_token()
         return user_for_token(raw) if raw else None

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import uuid
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from flask import current_app
-from PIL import Image, UnidentifiedImageError
+from flask_babel import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
+from fieldapp.domain_errors import Conflict
 from fieldapp.extensions import db
 from fieldapp.media.models import Photo
 from fieldapp.media.storage import get_storage
@@ -86,15 +91,15 @@ def read_exif(
 def inspect_image(data: bytes) -> ImageInfo:
     """Decode the whole image once to prove it is a complete, reasonable photo."""
     if not data:
-        raise PhotoError("El archivo está vacío.")
+        raise PhotoError(_("El archivo está vacío."))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 if image.format not in ALLOWED_FORMATS:
-                    raise PhotoError("Solo se aceptan fotos JPEG, PNG o WebP.")
+                    raise PhotoError(_("Solo se aceptan fotos JPEG, PNG o WebP."))
                 if image.width * image.height > MAX_PIXELS:
-                    raise PhotoError("La imagen tiene demasiados píxeles.")
+                    raise PhotoError(_("La imagen tiene demasiados píxeles."))
                 image.load()
                 content_type, extension = ALLOWED_FORMATS[image.format]
                 taken_at, lat, lon = read_exif(image, current_app.config["BABEL_DEFAULT_TIMEZONE"])
@@ -106,15 +111,51 @@ def inspect_image(data: bytes) -> ImageInfo:
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
     ) as exc:
-        raise PhotoError("El archivo no es una imagen válida o es demasiado grande.") from exc
+        raise PhotoError(_("El archivo no es una imagen válida o es demasiado grande.")) from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise PhotoError("La imagen está incompleta o dañada.") from exc
+        raise PhotoError(_("La imagen está incompleta o dañada.")) from exc
 
 
-def store_photo(data: bytes, **links) -> Photo:
-    """Check, store once by content and add a ``Photo`` row (flushes; caller commits)."""
+DISPLAY_EDGE, THUMB_EDGE = 1600, 320
+
+
+def make_variants(data: bytes) -> tuple[bytes, bytes]:
+    """Display (long edge 1600 px) and thumbnail JPEGs, upright, without EXIF.
+
+    JPEG draft mode decodes at a reduced scale straight away, which is most of the speed.
+    """
+    with Image.open(io.BytesIO(data)) as image:
+        image.draft("RGB", (DISPLAY_EDGE, DISPLAY_EDGE))
+        upright = ImageOps.exif_transpose(image)
+        if upright.mode not in ("RGB", "L"):
+            upright = upright.convert("RGB")
+        upright.thumbnail((DISPLAY_EDGE, DISPLAY_EDGE), Image.Resampling.LANCZOS)
+        display = _jpeg(upright, 82)
+        upright.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.LANCZOS)
+        return display, _jpeg(upright, 75)
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True)
+    return buffer.getvalue()
+
+
+def store_photo(data: bytes, hints: ExifHints | None = None, **links) -> Photo:
+    """Check, store the original once by content plus its variants, and add a ``Photo``
+    row (flushes; the caller commits). Files are written before the row: a crash leaves
+    at most an unreferenced file, never a row without its file."""
     info = inspect_image(data)
-    key, digest = get_storage().put(data, info.extension)
+    storage = get_storage()
+    key, digest = storage.put(data, info.extension)
+    display, thumb = make_variants(data)
+    display_key, _ = storage.put(display, ".jpg")
+    thumb_key, _ = storage.put(thumb, ".jpg")
+    taken_at, lat, lon = info.taken_at, info.lat, info.lon
+    if hints is not None and taken_at is None:
+        taken_at = hints.taken_at
+    if hints is not None and lat is None:
+        lat, lon = hints.lat, hints.lon
     photo = Photo(
         sha256=digest,
         size=len(data),
@@ -122,11 +163,47 @@ def store_photo(data: bytes, **links) -> Photo:
         width=info.width,
         height=info.height,
         storage_key=key,
-        exif_taken_at=info.taken_at,
-        exif_lat=info.lat,
-        exif_lon=info.lon,
+        display_key=display_key,
+        thumb_key=thumb_key,
+        exif_taken_at=taken_at,
+        exif_lat=lat,
+        exif_lon=lon,
         **links,
     )
     db.session.add(photo)
     db.session.flush()
     return photo
+
+
+@dataclass
+class ExifHints:
+    """EXIF time and GPS read on the phone from the original, before it was resized."""
+
+    taken_at: datetime | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+def ingest_photo(
+    key: uuid.UUID, data: bytes, claimed_sha256: str | None, hints: ExifHints | None = None, **links
+) -> tuple[Photo, bool]:
+    """Idempotent upload of photo ``key``: (photo, created).
+
+    Raises ``Conflict`` when the UUID already holds other bytes and ``PhotoError`` when
+    the body is not a readable image or does not match its announced SHA-256.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    if not claimed_sha256 or claimed_sha256.strip().lower() != digest:
+        raise PhotoError(
+            _(
+                "El contenido no coincide con su SHA-256 (X-Content-SHA256); "
+                "la foto llegó incompleta o alterada."
+            )
+        )
+    existing = db.session.scalar(sa.select(Photo).where(Photo.uuid == key))
+    if existing is not None:
+        if existing.sha256 != digest:
+            raise Conflict(_("Esa foto ya existe con otro contenido."), code="photo_conflict")
+        return existing, False
+    photo = store_photo(data, hints, uuid=key, **links)
+    return photo, True

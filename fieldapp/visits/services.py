@@ -16,10 +16,10 @@ from fieldapp.visits.models import Visit
 OPEN_STATUSES = (FindingStatus.REPORTADA, FindingStatus.CANALIZADA, FindingStatus.EN_ATENCION)
 
 
-def visible_visits(user: User) -> sa.Select:
-    """Inspectors see their own visits; supervisors and admins see all."""
+def visible_visits(user: User, own: bool = False) -> sa.Select:
+    """Inspectors see their own visits; supervisors and admins see all (``own``: only theirs)."""
     query = sa.select(Visit)
-    if user.role == Role.INSPECTOR:
+    if own or user.role == Role.INSPECTOR:
         query = query.where(Visit.inspector_id == user.id)
     return query
 
