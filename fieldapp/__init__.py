@@ -121,10 +121,23 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.api import bp as api_bp
     from fieldapp.auth.admin_routes import bp as admin_bp
     from fieldapp.auth.routes import bp as auth_bp
+    from fieldapp.field.routes import bp as field_bp
     from fieldapp.main.routes import bp as main_bp
+    from fieldapp.maps.vendor import bp as vendor_bp
     from fieldapp.media.routes import bp as media_bp
+    from fieldapp.territory import api as _territory_api  # noqa: F401  (adds its API views)
+    from fieldapp.territory.routes import bp as territory_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, api_bp, media_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        admin_bp,
+        api_bp,
+        media_bp,
+        territory_bp,
+        vendor_bp,
+        field_bp,
+    ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API checks CSRF itself for cookie sessions only
 
@@ -144,6 +157,8 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from fieldapp.auth.cli import users_cli
     from fieldapp.demo.cli import demo_command
+    from fieldapp.territory.cli import uts_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(uts_cli)
