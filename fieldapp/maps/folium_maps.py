@@ -92,9 +92,11 @@ def new_map(
         location=list(location),
         zoom_start=zoom,
         tiles=None,
-        max_zoom=MAX_ZOOM,  # without a tile layer Leaflet has no maxZoom of its own
         control_scale=True,
         prefer_canvas=True,
+        # The map's own maxZoom: without a tile layer Leaflet has none, and the cluster and
+        # heat plugins fail ("Map has no maxZoom specified").
+        maxZoom=MAX_ZOOM,
     )
     tile_url = current_app.config.get("TILE_URL")
     if tile_url:

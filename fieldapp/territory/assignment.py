@@ -128,7 +128,7 @@ def reassign_visits() -> int:
         wanted.update(zip((i for i, _p in tracked), unit_or_nearest(placed), strict=True))
     untracked = [r for r in rows if r.id not in wanted]
     project_units = dict(
-        db.session.execute(sa.select(Project.id, Project.territorial_unit_id)).tuples().all()
+        db.session.execute(sa.select(Project.id, Project.territorial_unit_id)).all()
     )
     first_finding_units = first_finding_unit_by_visit()
     for row in untracked:
@@ -156,7 +156,7 @@ def first_finding_unit_by_visit() -> dict[int, int | None]:
     ).where(Finding.visit_id.is_not(None))
     sub = ranked.subquery()
     rows = db.session.execute(sa.select(sub.c.visit_id, sub.c.unit).where(sub.c.n == 1))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def unit_or_nearest(placed) -> list[int | None]:

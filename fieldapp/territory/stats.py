@@ -127,7 +127,7 @@ def visit_counts(start: datetime, end: datetime, unit_id: int | None = None):
     )
     if unit_id is not None:
         query = query.where(Visit.territorial_unit_id == unit_id)
-    return db.session.execute(query).tuples().all()
+    return db.session.execute(query).all()
 
 
 def is_open_expr():
@@ -142,7 +142,7 @@ def finding_counts(start: datetime, end: datetime):
         .where(Finding.territorial_unit_id.is_not(None))
         .group_by(Finding.territorial_unit_id, is_open)
     )
-    return db.session.execute(query).tuples().all()
+    return db.session.execute(query).all()
 
 
 def project_counts(year: int):
@@ -155,7 +155,7 @@ def project_counts(year: int):
         .where(Project.year == year, Project.territorial_unit_id.is_not(None))
         .group_by(Project.territorial_unit_id)
     )
-    return db.session.execute(query).tuples().all()
+    return db.session.execute(query).all()
 
 
 @dataclass
