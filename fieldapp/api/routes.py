@@ -66,6 +66,19 @@ def create_token():
     return jsonify(body), 201
 
 
+@bp.post("/tokens/device")
+def create_device_token():
+    """For the phone app, signed in with its browser session (and the CSRF header): a
+    token its outbox keeps using after the session cookie is gone; revocable like any."""
+    if services.bearer_token():
+        return json_error(400, _("Pide el token del dispositivo con la sesión del navegador."))
+    agent = request.user_agent
+    name = _("App de campo (%(agent)s)", agent=(agent.string or "?")[:50])
+    token, raw = services.issue_token(current_user, name)
+    db.session.commit()
+    return jsonify({"token": raw, "token_type": "Bearer", **token_json(token)}), 201
+
+
 @bp.get("/tokens")
 def list_tokens():
     tokens = db.session.scalars(

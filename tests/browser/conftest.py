@@ -68,12 +68,13 @@ def phone(chromium):
 
 
 @pytest.fixture
-def screenshot(phone):
+def screenshot():
+    """Save a full-page PNG under test-artifacts/ to look at what users see."""
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def _shot(name: str) -> Path:
+    def _shot(page, name: str) -> Path:
         path = ARTIFACTS / f"{name}.png"
-        phone.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=True)
         return path
 
     return _shot

@@ -54,7 +54,7 @@ def demo_password(runner, email):
 def test_login_page_fits_a_phone(live_server, phone, screenshot):
     phone.goto(f"{live_server}/login")
     facts = phone.evaluate(TARGETS_JS)
-    screenshot("login-360")
+    screenshot(phone, "login-360")
     assert facts["lang"] == "es-MX"
     assert facts["scrollWidth"] <= 360, "the page scrolls sideways at 360 px"
     assert facts["small"] == [], "touch targets under 44 px"
@@ -76,7 +76,7 @@ def test_demo_inspector_logs_in_and_sees_home(live_server, phone, runner, screen
     assert phone.locator("h1").inner_text() == "Hola, Juan Promotor (demo)"
     assert phone.locator(".list > li").count() == 5
     facts = phone.evaluate(TARGETS_JS)
-    screenshot("home-360")
+    screenshot(phone, "home-360")
     assert facts["scrollWidth"] <= 360 and facts["small"] == []
 
 
@@ -91,6 +91,6 @@ def test_admin_pages_fit_a_phone(live_server, phone, runner, screenshot):
     ):
         phone.goto(live_server + path)
         facts = phone.evaluate(TARGETS_JS)
-        screenshot(name)
+        screenshot(phone, name)
         assert facts["scrollWidth"] <= 360, path
         assert facts["small"] == [], path

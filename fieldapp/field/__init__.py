@@ -1,0 +1,1 @@
+"""The phone app (PWA): its shell, service worker, manifest and icons."""
