@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from fieldapp.domain_errors import DomainError
+from fieldapp.extensions import db
 
 ERROR_CODES = {
     400: "bad_request",
@@ -97,6 +101,47 @@ def handle_unexpected(exc: Exception):
     return handle_http_error(InternalServerError())
 
 
+RETRY_AFTER_SECONDS = 2
+# SQLite says "busy" or "locked" when its single write lock stays taken longer than the
+# busy timeout; its other OperationalErrors (no such table, ...) are bugs, not load.
+SQLITE_TRANSIENT = ("database is locked", "database table is locked", "database is busy")
+
+
+def is_transient_db_error(exc: Exception) -> bool:
+    """The database is momentarily unreachable or busy: asking again later will work."""
+    if isinstance(exc, sa_exc.TimeoutError | sa_exc.DisconnectionError):
+        return True  # no free connection in the pool, or the connection dropped
+    if not isinstance(exc, sa_exc.OperationalError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if type(exc.orig).__module__.startswith("sqlite3"):
+        return any(text in str(exc.orig).lower() for text in SQLITE_TRANSIENT)
+    # PostgreSQL (psycopg): connection failures, serialisation failures and deadlocks,
+    # lock and statement timeouts — all worth a retry.
+    return True
+
+
+def handle_db_error(exc: sa_exc.SQLAlchemyError):
+    """A busy or unreachable database is a 503 with Retry-After, which the phone's outbox
+    retries by itself; nothing of the request was saved. Anything else is a 500."""
+    if not is_transient_db_error(exc):
+        return handle_unexpected(exc)
+    current_app.logger.warning(
+        "Database busy or unreachable on %s %s: %s", request.method, request.path, exc
+    )
+    with contextlib.suppress(sa_exc.SQLAlchemyError):
+        db.session.rollback()
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if wants_json():
+        return json_error(503, code="database_unavailable", headers=headers)
+    return (
+        render_template("errors/error.html", status=503, message=error_message(503)),
+        503,
+        headers,
+    )
+
+
 def handle_domain_error(exc: DomainError):
     if wants_json():
         return json_error(exc.status, exc.message, exc.code, exc.fields)
@@ -106,5 +151,8 @@ def handle_domain_error(exc: DomainError):
 
 def init_errorhandlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(sa_exc.OperationalError, handle_db_error)
+    app.register_error_handler(sa_exc.TimeoutError, handle_db_error)
+    app.register_error_handler(sa_exc.DisconnectionError, handle_db_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

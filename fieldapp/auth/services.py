@@ -202,11 +202,18 @@ def revoke_token(token: ApiToken, actor: User) -> None:
         record_event("token_revoked", actor=actor, target_type="api_token", target_id=token.id)
 
 
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
 def user_for_token(raw: str) -> User | None:
     token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    token.last_used_at = utcnow()
+    now = utcnow()
+    # Written at most once a minute: a write at the start of every request would hold
+    # SQLite's single write lock for the whole request and serialise the phones' syncs.
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
+        token.last_used_at = now
     return token.user
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -88,8 +91,10 @@ def read_exif(
     return taken_at, lat, lon
 
 
-def inspect_image(data: bytes) -> ImageInfo:
-    """Decode the whole image once to prove it is a complete, reasonable photo."""
+@contextmanager
+def _open_photo(data: bytes) -> Iterator[Image.Image]:
+    """Open ``data`` as an allowed, reasonably sized image; any failure to read it, in the
+    ``with`` body too, becomes a ``PhotoError`` with a Spanish message."""
     if not data:
         raise PhotoError(_("El archivo está vacío."))
     try:
@@ -100,12 +105,9 @@ def inspect_image(data: bytes) -> ImageInfo:
                     raise PhotoError(_("Solo se aceptan fotos JPEG, PNG o WebP."))
                 if image.width * image.height > MAX_PIXELS:
                     raise PhotoError(_("La imagen tiene demasiados píxeles."))
-                image.load()
-                content_type, extension = ALLOWED_FORMATS[image.format]
-                taken_at, lat, lon = read_exif(image, current_app.config["BABEL_DEFAULT_TIMEZONE"])
-                return ImageInfo(
-                    content_type, extension, image.width, image.height, taken_at, lat, lon
-                )
+                yield image
+    except PhotoError:
+        raise
     except (
         UnidentifiedImageError,
         Image.DecompressionBombError,
@@ -116,23 +118,72 @@ def inspect_image(data: bytes) -> ImageInfo:
         raise PhotoError(_("La imagen está incompleta o dañada.")) from exc
 
 
+def _describe(image: Image.Image) -> ImageInfo:
+    """Format, full size and EXIF of an opened image (before any reduced decoding)."""
+    content_type, extension = ALLOWED_FORMATS[image.format]
+    taken_at, lat, lon = read_exif(image, current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return ImageInfo(content_type, extension, image.width, image.height, taken_at, lat, lon)
+
+
+def _draft_box(size: tuple[int, int], edge: int) -> tuple[int, int]:
+    """The size to ask JPEG draft mode for so that the long edge still reaches ``edge``.
+
+    Draft mode picks the largest DCT scale (1/2, 1/4, 1/8) that keeps *both* sides at least
+    the requested ones, so the request must keep the photo's proportions: asking for
+    (1600, 1600) on a 4000 x 3000 photo would keep the full size (3000 // 1600 == 1).
+    """
+    width, height = size
+    factor = min(1.0, edge / max(width, height))
+    return max(1, math.ceil(width * factor)), max(1, math.ceil(height * factor))
+
+
+def inspect_image(data: bytes) -> ImageInfo:
+    """Decode the whole image once to prove it is a complete, reasonable photo.
+
+    JPEGs are decoded at 1/8 scale: every byte of the compressed data is still read and
+    checked (a truncated or corrupt file fails the same way), only the final pixels are
+    smaller, which is several times faster on a 12-megapixel photo.
+    """
+    with _open_photo(data) as image:
+        info = _describe(image)
+        if image.format == "JPEG":
+            image.draft(None, (max(1, image.width // 8), max(1, image.height // 8)))
+        image.load()
+        return info
+
+
 DISPLAY_EDGE, THUMB_EDGE = 1600, 320
+
+
+def _variants(image: Image.Image) -> tuple[bytes, bytes]:
+    if image.format == "JPEG":
+        image.draft("RGB", _draft_box(image.size, DISPLAY_EDGE))
+    upright = ImageOps.exif_transpose(image)
+    if upright.mode not in ("RGB", "L"):
+        upright = upright.convert("RGB")
+    upright.thumbnail((DISPLAY_EDGE, DISPLAY_EDGE), Image.Resampling.LANCZOS)
+    display = _jpeg(upright, 82)
+    upright.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.LANCZOS)
+    return display, _jpeg(upright, 75)
 
 
 def make_variants(data: bytes) -> tuple[bytes, bytes]:
     """Display (long edge 1600 px) and thumbnail JPEGs, upright, without EXIF.
 
-    JPEG draft mode decodes at a reduced scale straight away, which is most of the speed.
+    JPEG draft mode decodes at a reduced scale straight away (2000 x 1500 for a 12 MP
+    photo), which is most of the speed.
     """
-    with Image.open(io.BytesIO(data)) as image:
-        image.draft("RGB", (DISPLAY_EDGE, DISPLAY_EDGE))
-        upright = ImageOps.exif_transpose(image)
-        if upright.mode not in ("RGB", "L"):
-            upright = upright.convert("RGB")
-        upright.thumbnail((DISPLAY_EDGE, DISPLAY_EDGE), Image.Resampling.LANCZOS)
-        display = _jpeg(upright, 82)
-        upright.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.LANCZOS)
-        return display, _jpeg(upright, 75)
+    with _open_photo(data) as image:
+        return _variants(image)
+
+
+def process_photo(data: bytes) -> tuple[ImageInfo, bytes, bytes]:
+    """``inspect_image`` and ``make_variants`` with a single (reduced) decode: the check
+    that the whole file reads, its EXIF and full size, and the display variants."""
+    with _open_photo(data) as image:
+        info = _describe(image)
+        display, thumb = _variants(image)
+        return info, display, thumb
 
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:
@@ -145,10 +196,9 @@ def store_photo(data: bytes, hints: ExifHints | None = None, **links) -> Photo:
     """Check, store the original once by content plus its variants, and add a ``Photo``
     row (flushes; the caller commits). Files are written before the row: a crash leaves
     at most an unreferenced file, never a row without its file."""
-    info = inspect_image(data)
+    info, display, thumb = process_photo(data)
     storage = get_storage()
     key, digest = storage.put(data, info.extension)
-    display, thumb = make_variants(data)
     display_key, _ = storage.put(display, ".jpg")
     thumb_key, _ = storage.put(thumb, ".jpg")
     taken_at, lat, lon = info.taken_at, info.lat, info.lon
