@@ -8,11 +8,13 @@ database is never touched.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from flask import g
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from fieldapp import create_app
 from fieldapp.auth.models import Role
@@ -89,6 +91,17 @@ def db(app):
             for table in reversed(_db.metadata.sorted_tables):
                 conn.execute(table.delete())
         locator.invalidate()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on a free local port, for browsers and scripts."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from fieldapp.extensions import csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-PUBLIC_ENDPOINTS = {"api.create_token"}
+PUBLIC_ENDPOINTS = {"api.create_token", "api.openapi"}
 
 
 @bp.before_request
@@ -40,4 +40,4 @@ def commit_request(response):
     return response
 
 
-from fieldapp.api import reads, routes, sync  # noqa: E402,F401  (registers the views)
+from fieldapp.api import openapi, reads, routes, sync  # noqa: E402,F401  (registers the views)

@@ -8,12 +8,9 @@ from flask_babel import ngettext
 from fieldapp.labels import LABELS
 
 
-def plural(key: str, singular: str, plural_: str) -> dict[str, str]:
-    """``key_one``/``key_other`` nouns; the app writes the number in front."""
-    return {
-        f"{key}_one": ngettext(singular, plural_, 1),
-        f"{key}_other": ngettext(singular, plural_, 2),
-    }
+def plural(key: str, word) -> dict[str, str]:
+    """``key_one``/``key_other`` nouns from ``word(n)``; the app writes the number in front."""
+    return {f"{key}_one": word(1), f"{key}_other": word(2)}
 
 
 def ui_strings() -> dict[str, str]:
@@ -127,7 +124,7 @@ def ui_strings() -> dict[str, str]:
             "send_visit": _("Enviar visita"),
         }
     )
-    words.update(plural("n_findings", "hallazgo", "hallazgos"))
-    words.update(plural("n_photos", "foto", "fotos"))
-    words.update(plural("n_pending", "por enviar", "por enviar"))
+    words.update(plural("n_findings", lambda n: ngettext("hallazgo", "hallazgos", n)))
+    words.update(plural("n_photos", lambda n: ngettext("foto", "fotos", n)))
+    words.update(plural("n_pending", lambda n: ngettext("por enviar", "por enviar", n)))
     return words

@@ -31,7 +31,7 @@
     const sources = {
       categories: ["/api/v1/categories", (b) => b.categories],
       projects: ["/api/v1/projects", (b) => b.projects],
-      units: ["/api/v1/territorial-units?simplify=0.00005", (b) => b],
+      units: ["/api/v1/territorial-units?simplify=5", (b) => b], // metres
       server_visits: ["/api/v1/visits", (b) => b.visits],
     };
     await Promise.all(Object.entries(sources).map(async ([key, [url, pick]]) => {
