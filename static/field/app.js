@@ -40,6 +40,14 @@
         if (response.ok) await FA.db.setCached(key, pick(await response.json()));
       } catch (error) { /* offline: keep what we had */ }
     }));
+    // The supervisor's word (validated, returned with comments) reaches the phone's copy.
+    for (const server of (await FA.db.getCached("server_visits")) || []) {
+      const local = await FA.db.get("visits", server.id);
+      if (local && (!local.server || local.server.status !== server.status)) {
+        local.server = server;
+        await FA.db.put("visits", local);
+      }
+    }
   }
 
   async function startVisit(kind) {

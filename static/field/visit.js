@@ -14,6 +14,16 @@
     parques: { items: ["svc_grass", "svc_games", "svc_benches"], category: "parques" },
   };
 
+  /* A photo of the visit itself (the works), resized like a finding's. */
+  async function storeVisitPhoto(visit, file) {
+    const [exif, resized] = await Promise.all([FA.exif.read(file), FA.photos.resize(file)]);
+    const record = { id: crypto.randomUUID(), owner: visit.id, owner_type: "visit",
+                     blob: resized.blob, sha256: await FA.photos.sha256(resized.blob),
+                     width: resized.width, height: resized.height, exif, created: Date.now() };
+    await FA.db.put("photos", record);
+    await FA.sync.enqueue("photo", record.id);
+  }
+
   async function saveVisit(visit) {
     await FA.db.put("visits", visit);
     await FA.sync.enqueue("visit", visit.id);
@@ -94,7 +104,17 @@
           saveVisit(visit);
         } }), `${m.name} (${m.role})`);
     }) : [];
+    const photos = (await FA.db.byIndex("photos", "owner", visit.id)).length;
+    const camera = h("input", { type: "file", accept: "image/*", capture: "environment",
+      multiple: true, id: "works-camera", class: "visually-hidden", onchange: async (e) => {
+        const files = [...e.target.files];
+        e.target.value = "";
+        for (const file of files) await storeVisitPhoto(visit, file);
+        FA.go(location.hash);
+      } });
     return h("section", { class: "card" }, h("h2", {}, t("supervision")),
+      h("label", { for: "works-camera", class: "button big" },
+        `${t("works_photos")} (${photos})`), camera,
       h("div", { class: "field" }, h("label", { for: "project" }, t("project")), select),
       h("div", { class: "field" }, h("label", { for: "progress" }, t("progress_pct")), progress),
       h("h3", {}, t("checklist")), checklistRows(visit, SUPERVISION_ITEMS),

@@ -231,3 +231,34 @@ def test_close_visit_with_signature(field, db, screenshot):
     assert hashlib.sha256(get_storage().read(signature.storage_key)).hexdigest() == (
         signature.sha256
     )
+
+
+def test_supervision_of_works(field, db, screenshot):
+    from fieldapp.projects.models import Project
+
+    page, context, base = field
+    page.click("button[data-kind=supervision_obra]")
+    page.wait_for_selector("#project option >> nth=2", state="attached")
+    options = page.eval_on_selector_all("#project option", "els => els.map(e => e.value)")
+    project_id = options[1]  # the nearest project comes first
+    page.select_option("#project", project_id)
+    page.wait_for_selector("#progress")
+    page.fill("#progress", "75")
+    page.press("#progress", "Tab")
+    page.click(".check-row >> nth=0 >> button[data-value=ok]")
+    page.click(".check-row >> nth=1 >> button[data-value=falla]")
+    page.check("fieldset label.check >> nth=0 >> input")
+    page.set_input_files("#works-camera", files=[photo(21)])
+    page.wait_for_selector("label[for=works-camera]:has-text('(1)')")
+    screenshot(page, "field-supervision")
+    page.click("#close-visit")
+    page.click("#send-visit")
+    page.wait_for_selector("#pending-badge")
+    wait_all_sent(page)
+    project = db.session.scalar(sa.select(Project).where(Project.uuid == uuid.UUID(project_id)))
+    visit = db.session.scalar(sa.select(Visit).where(Visit.project_id == project.id,
+                                                     Visit.progress_pct == 75))
+    assert visit.status.value == "enviada" and project.progress_pct == 75
+    assert [c["result"] for c in visit.checklist] == ["ok", "falla"]
+    assert [p["name"] for p in visit.participants] == [project.committee[0].name]
+    assert len(visit.photos) == 1
