@@ -5,7 +5,7 @@ from fieldapp.auth.models import ApiToken, Role, User
 from fieldapp.findings.models import Area, Category, Finding, FindingStatus, FindingUpdate, Priority
 from fieldapp.media.models import Photo
 from fieldapp.projects.models import CommitteeMember, Project
-from fieldapp.reports.models import PlannedActivity
+from fieldapp.reports.models import IssuedDocument, PlannedActivity
 from fieldapp.territory.models import TerritorialUnit
 from fieldapp.visits.models import Signature, Visit, VisitKind, VisitStatus
 
@@ -18,6 +18,7 @@ __all__ = [
     "Finding",
     "FindingStatus",
     "FindingUpdate",
+    "IssuedDocument",
     "Photo",
     "PlannedActivity",
     "Priority",
