@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint format install translations translations-update chromium clean
+.PHONY: run test lint format install translations translations-update chromium clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 install: $(VENV)/.installed translations
+
+# Every benchmark in bench/ (results and the machine they ran on: docs/performance.md).
+# The browser one needs Debian's chromium; the sync one starts a throwaway PostgreSQL 15.
+bench: install chromium
+	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d fieldapp/translations
