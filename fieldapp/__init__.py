@@ -125,6 +125,8 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.main.routes import bp as main_bp
     from fieldapp.maps.vendor import bp as vendor_bp
     from fieldapp.media.routes import bp as media_bp
+    from fieldapp.reports.routes import bp as reports_bp
+    from fieldapp.review import bp as review_bp
     from fieldapp.territory import api as _territory_api  # noqa: F401  (adds its API views)
     from fieldapp.territory.routes import bp as territory_bp
 
@@ -137,6 +139,8 @@ def register_blueprints(app: Flask) -> None:
         territory_bp,
         vendor_bp,
         field_bp,
+        reports_bp,
+        review_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API checks CSRF itself for cookie sessions only
