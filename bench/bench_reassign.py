@@ -3,8 +3,9 @@
 Run from the repository root:  .venv/bin/python bench/bench_reassign.py [--findings N]
 
 Builds a throwaway SQLite database (or BENCH_DATABASE_URL's, which it empties: never point
-it at a database that tests or people are using), imports ../shared/data/colonias_geo.json, inserts N findings at
-random points of the layer's bounding box with no UT, and times ``reassign_all()``.
+it at a database that tests or people are using), imports ../shared/data/colonias_geo.json,
+inserts N findings at random points of the layer's bounding box with no UT, and times
+``reassign_all()``.
 """
 
 from __future__ import annotations
