@@ -121,12 +121,14 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.api import bp as api_bp
     from fieldapp.auth.admin_routes import bp as admin_bp
     from fieldapp.auth.routes import bp as auth_bp
+    from fieldapp.exports.routes import bp as exports_bp
     from fieldapp.field.routes import bp as field_bp
     from fieldapp.main.routes import bp as main_bp
     from fieldapp.maps.vendor import bp as vendor_bp
     from fieldapp.media.routes import bp as media_bp
     from fieldapp.reports.routes import bp as reports_bp
     from fieldapp.review import bp as review_bp
+    from fieldapp.supervisor_map.routes import bp as supervisor_map_bp
     from fieldapp.territory import api as _territory_api  # noqa: F401  (adds its API views)
     from fieldapp.territory.routes import bp as territory_bp
 
@@ -140,7 +142,9 @@ def register_blueprints(app: Flask) -> None:
         vendor_bp,
         field_bp,
         reports_bp,
+        exports_bp,
         review_bp,
+        supervisor_map_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API checks CSRF itself for cookie sessions only

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import folium
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from folium.elements import JSCSSMixin
 from folium.utilities import JsCode
 from markupsafe import Markup
@@ -104,6 +105,7 @@ def new_map(
             tiles=tile_url,
             attr=current_app.config.get("TILE_ATTRIBUTION") or " ",
             max_zoom=MAX_ZOOM,
+            name=_("Mapa base"),  # the layer control would show the URL otherwise
         ).add_to(fmap)
     if bounds is not None:
         min_lon, min_lat, max_lon, max_lat = bounds

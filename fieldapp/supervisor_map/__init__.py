@@ -1,0 +1,1 @@
+"""The supervisors' map (``/mapa``): findings, walk tracks, UT choropleth and projects."""
