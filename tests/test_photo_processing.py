@@ -71,3 +71,14 @@ def test_too_many_pixels_keeps_its_own_message(app):
 def test_pdf_is_refused_as_not_an_image(app):
     with pytest.raises(PhotoError, match="no es una imagen válida"):
         services.process_photo(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
+
+
+def test_truncated_jpeg_is_refused_even_after_weasyprint_is_imported(app):
+    import weasyprint  # noqa: F401  (sets ImageFile.LOAD_TRUNCATED_IMAGES = True)
+    from PIL import ImageFile
+
+    data = photo(size=(1200, 900))
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    with pytest.raises(PhotoError, match="incompleta o dañada"):
+        services.process_photo(data[: len(data) // 2])
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is before  # restored for WeasyPrint

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from fieldapp.domain_errors import Conflict
 from fieldapp.extensions import db
@@ -97,6 +97,9 @@ def _open_photo(data: bytes) -> Iterator[Image.Image]:
     ``with`` body too, becomes a ``PhotoError`` with a Spanish message."""
     if not data:
         raise PhotoError(_("El archivo está vacío."))
+    # WeasyPrint (evidence PDFs) sets LOAD_TRUNCATED_IMAGES for the whole process when it is
+    # imported, which would let a cut-off upload pass as a complete photo.
+    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -116,6 +119,8 @@ def _open_photo(data: bytes) -> Iterator[Image.Image]:
         raise PhotoError(_("El archivo no es una imagen válida o es demasiado grande.")) from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise PhotoError(_("La imagen está incompleta o dañada.")) from exc
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
 
 
 def _describe(image: Image.Image) -> ImageInfo:
