@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from fieldapp.api import bp
 from fieldapp.api.schemas import parse_finding, parse_visit
 from fieldapp.api.serializers import finding_json, photo_json, visit_json
+from fieldapp.api.targets import photo_target, signature_target
 from fieldapp.api.validation import Invalid, parse_datetime, parse_uuid
 from fieldapp.domain_errors import Unprocessable
 from fieldapp.errors import json_error
@@ -24,7 +25,6 @@ from fieldapp.extensions import db
 from fieldapp.findings.sync import upsert_finding
 from fieldapp.media.services import ExifHints, PhotoError, ingest_photo
 from fieldapp.media.signatures import ingest_signature
-from fieldapp.media.targets import photo_target, signature_target
 from fieldapp.orm import utcnow
 from fieldapp.visits.sync import upsert_visit
 

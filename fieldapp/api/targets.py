@@ -1,4 +1,7 @@
-"""What an upload belongs to: a finding or a visit of the uploader, named by UUID."""
+"""What an upload belongs to: a finding or a visit of the uploader, named by UUID.
+
+Phones send a visit before its findings and a finding before its photos, so an unknown
+owner is a 409 the outbox retries later."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from fieldapp.auth.models import User
 from fieldapp.domain_errors import Conflict, Forbidden, Unprocessable
 from fieldapp.extensions import db
 from fieldapp.findings.models import Finding
-from fieldapp.visits.models import Visit
+from fieldapp.findings.sync import own_visit
 
 
 def _uuid(value: str | None, name: str) -> uuid.UUID | None:
@@ -35,18 +38,6 @@ def _own_finding(key, user: User) -> Finding:
     return finding
 
 
-def _own_visit(key, user: User) -> Visit:
-    visit = db.session.scalar(sa.select(Visit).where(Visit.uuid == key))
-    if visit is None:
-        raise Conflict(
-            _("La visita %(id)s aún no llega al servidor; envíala primero.", id=key),
-            code="unknown_visit",
-        )
-    if visit.inspector_id != user.id:
-        raise Forbidden(_("Esa visita es de otra persona."))
-    return visit
-
-
 def photo_target(args, user: User) -> dict:
     """``?finding=<uuid>`` or ``?visit=<uuid>`` → the foreign key for the photo row."""
     finding_key, visit_key = (
@@ -59,7 +50,7 @@ def photo_target(args, user: User) -> dict:
         )
     if finding_key is not None:
         return {"finding_id": _own_finding(finding_key, user).id}
-    return {"visit_id": _own_visit(visit_key, user).id}
+    return {"visit_id": own_visit(visit_key, user).id}
 
 
 def signature_target(args, user: User) -> dict:
@@ -71,4 +62,4 @@ def signature_target(args, user: User) -> dict:
             _("Indica ?visit=<uuid> y &name= (nombre de quien firma)."), code="missing_target"
         )
     role = (args.get("role") or "").strip()[:120] or None
-    return {"visit_id": _own_visit(visit_key, user).id, "signer_name": name, "signer_role": role}
+    return {"visit_id": own_visit(visit_key, user).id, "signer_name": name, "signer_role": role}
