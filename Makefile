@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint format install translations translations-update chromium clean bench
+.PHONY: run test lint format install translations translations-update chromium system-deps clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +52,21 @@ chromium:
 	  fi; \
 	fi
 
-test: install chromium
+# PDF tests read the PDFs back with poppler's pdftotext/pdfinfo; names with emoji need an
+# emoji font in the PDFs. Installed here when missing and we are root, otherwise the PDF
+# tests are skipped with the reason shown (never in CI, where they must run).
+SYSTEM_DEPS := poppler-utils fonts-noto-color-emoji fonts-dejavu-core
+system-deps:
+	@if ! command -v pdftotext >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Color Emoji"; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing $(SYSTEM_DEPS) for the PDF tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_DEPS); \
+	  else \
+	    echo "NOTE: pdftotext or the emoji font is missing and we cannot install them (not root): PDF tests will be skipped."; \
+	  fi; \
+	fi
+
+test: install chromium system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -13,6 +13,7 @@ from fieldapp.orm import TimestampMixin, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from fieldapp.auth.models import User
+    from fieldapp.findings.models import Area
 
 
 class PlannedActivity(TimestampMixin, db.Model):
@@ -31,6 +32,8 @@ class PlannedActivity(TimestampMixin, db.Model):
     area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("areas.id"))
     description: Mapped[str] = mapped_column(sa.String(300), default="")
     target_count: Mapped[int] = mapped_column()
+
+    area: Mapped[Area | None] = relationship()
 
     def __repr__(self) -> str:
         return (

@@ -1,0 +1,1 @@
+"""Open data and internal exports: findings, visits (with tracks) and projects."""
