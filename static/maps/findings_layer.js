@@ -41,6 +41,26 @@
     return String(template).replace("{n}", Number(n).toLocaleString(document.documentElement.lang || "es-MX"));
   }
 
+  /* Grid cells split groups that straddle a cell edge: fold a neighbouring cell into one
+   * whose centre is closer than ``distance`` pixels (cells are visited once, in order). */
+  function mergeNeighbours(cells, distance) {
+    var limit = distance * distance;
+    cells.forEach(function (c) {
+      if (c.merged) { return; }
+      for (var dx = -1; dx <= 1; dx++) {
+        for (var dy = -1; dy <= 1; dy++) {
+          var other = (dx || dy) && cells.get((c.gx + dx) * KEY_SPAN + c.gy + dy);
+          if (!other || other.merged) { continue; }
+          var ex = c.sx / c.n - other.sx / other.n, ey = c.sy / c.n - other.sy / other.n;
+          if (ex * ex + ey * ey > limit) { continue; }
+          c.n += other.n; c.sx += other.sx; c.sy += other.sy;
+          for (var k = 0; k < c.mix.length; k++) { c.mix[k] += other.mix[k]; }
+          other.merged = true;
+        }
+      }
+    });
+  }
+
   L.FieldappFindings = L.Layer.extend({
     options: {
       dataUrl: "",
@@ -232,19 +252,24 @@
         var wx = this._x[i] * scale, wy = this._y[i] * scale;
         var x = wx - origin.x, y = wy - origin.y;
         if (x < -cell || y < -cell || x > w + cell || y > h + cell) { continue; }
-        var key = Math.floor(wx / cell) * KEY_SPAN + Math.floor(wy / cell);
+        var gx = Math.floor(wx / cell), gy = Math.floor(wy / cell), key = gx * KEY_SPAN + gy;
         var c = cells.get(key);
-        if (!c) { c = { n: 0, sx: 0, sy: 0, first: i, mix: new Uint32Array(ncolors) }; cells.set(key, c); }
+        if (!c) {
+          c = { n: 0, sx: 0, sy: 0, first: i, gx: gx, gy: gy, mix: new Uint32Array(ncolors) };
+          cells.set(key, c);
+        }
         var k = this._count[i];
         c.n += k; c.sx += x * k; c.sy += y * k;
         c.mix[byStatus ? this._status[i] : this._category[i]] += k;
       }
+      mergeNeighbours(cells, cell / 2);
       var ringColors = this._colors(byStatus ? "category" : "status");
       var self = this;
       ctx.font = "bold 12px system-ui, sans-serif";
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";
       cells.forEach(function (c) {
+        if (c.merged) { return; }
         if (c.n === 1 && !self._aggregated) {
           var j = c.first;
           self._drawPoint(ctx, j, self._x[j] * scale - origin.x, self._y[j] * scale - origin.y,
