@@ -64,13 +64,13 @@ def findings_frame(options: ExportOptions) -> gpd.GeoDataFrame:
             "area": f.area.name if f.area else None,
             "external_folio": f.external_folio,
             "captured_at": local_iso(f.captured_at),
-            "accuracy_m": None if options.public else f.accuracy_m,
             "lon": lon,
             "lat": lat,
             "photos": len(f.photos),
             "visit_uuid": str(f.visit.uuid) if f.visit else None,
         }
         if not options.public:
+            row["accuracy_m"] = f.accuracy_m
             row["requester_name"] = f.requester_name
             row["requester_phone"] = f.requester_phone
             row["photo_sha256"] = ";".join(p.sha256 for p in f.photos)

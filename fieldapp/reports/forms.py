@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from fieldapp.labels import label
@@ -16,7 +17,7 @@ class ActivityForm(FlaskForm):
         _l("Año"), validators=[InputRequired(_l("Escribe el año.")), NumberRange(2000, 2100)]
     )
     quarter = SelectField(
-        _l("Trimestre"), choices=[(str(q), str(q)) for q in range(1, 5)], coerce=int
+        _l("Trimestre"), choices=[SelectChoice(q, str(q)) for q in range(1, 5)], coerce=int
     )
     activity_kind = SelectField(_l("Actividad"))
     area_id = SelectField(_l("Área"), coerce=int)
@@ -30,8 +31,12 @@ class ActivityForm(FlaskForm):
     description = StringField(_l("Descripción"), validators=[Length(max=300)])
 
     def set_choices(self, areas) -> None:
-        self.activity_kind.choices = [(k, str(label(VisitKind(k)))) for k in ACTIVITY_KINDS]
-        self.area_id.choices = [(0, str(_l("Sin área")))] + [(a.id, a.name) for a in areas]
+        self.activity_kind.choices = [
+            SelectChoice(k, str(label(VisitKind(k)))) for k in ACTIVITY_KINDS
+        ]
+        self.area_id.choices = [SelectChoice(0, str(_l("Sin área")))] + [
+            SelectChoice(a.id, a.name) for a in areas
+        ]
 
     def row(self) -> PlanRow:
         return PlanRow(

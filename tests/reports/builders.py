@@ -25,7 +25,7 @@ from fieldapp.visits.models import Visit, VisitKind, VisitStatus
 
 # A UT of about 1 km around a point of Iztacalco.
 LON, LAT = -99.1, 19.4
-WHEN = datetime(2026, 8, 12, 16, 30, tzinfo=UTC)  # 10:30 in Mexico City, quarter 2026-3
+WHEN = datetime(2025, 8, 12, 16, 30, tzinfo=UTC)  # 10:30 in Mexico City, quarter 2025-3
 
 
 def jpeg(colour: str, text: str = "") -> bytes:

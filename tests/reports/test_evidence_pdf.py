@@ -48,7 +48,7 @@ def test_evidence_pdf_holds_the_facts_and_hashes(make_user, auth, client):
         "Luminaria fundida núm. 3 en la calle Ñandú",
         "19.400000, -99.100000 (± 7 m)",
         "19.402000, -99.098000 (± 9 m)",
-        "12 de agosto de 2026",  # start, local time
+        "12 de agosto de 2025",  # start, local time
         "10:30",
         "Generado el",
     ]:
