@@ -7,12 +7,13 @@ noise over gradients, not flat colour), so display variants and PDF sizes are re
 Then GET /visits/<uuid>/evidence.pdf is timed through the app (login, query, map,
 WeasyPrint, SHA-256, IssuedDocument row): one warm-up, then RUNS timed requests.
 
-    .venv/bin/python bench/bench_evidence_pdf.py
+    .venv/bin/python bench/bench_evidence_pdf.py [--out evidence.pdf]   # --out: keep the PDF
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import statistics
@@ -133,7 +134,9 @@ def main() -> None:
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", "-"], input=response.data, capture_output=True)
         pages = re.search(rb"Pages:\s+(\d+)", info.stdout)[1].decode()
-    print(f"machine: {machine()}")
+    if "--out" in sys.argv:
+        Path(sys.argv[sys.argv.index("--out") + 1]).write_bytes(response.data)
+    print(f"machine: {machine()}, load average {os.getloadavg()[0]:.1f}")
     print(
         f"evidence PDF, {FINDINGS} findings / {FINDINGS * PHOTOS_PER_FINDING} photos: "
         f"median {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f}, "

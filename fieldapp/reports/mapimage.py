@@ -97,7 +97,7 @@ def visit_map_svg(track, points, main_unit_id=None, width_in=6.6) -> str | None:
     for number, lon, lat in points:
         ax.text(
             lon, lat, str(number), fontsize=6.5, color="white", ha="center", va="center",
-            fontweight="bold",
+            fontweight="bold", zorder=5,
             bbox={"boxstyle": "circle,pad=0.25", "fc": POINT, "ec": "white", "lw": 0.8},
         )  # fmt: skip
     return _svg(fig)
