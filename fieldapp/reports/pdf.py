@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -21,6 +25,7 @@ from fieldapp.media.storage import get_storage
 # ``dpi``/``optimize_images`` and keeps a 60-photo PDF at a few MB (docs/performance.md).
 PRINT_SIZE = 640
 PRINT_QUERY = "?print"
+PRINT_URL = re.compile(r'file://[^"\s]+\?print(?=")')
 
 
 class LocalFetcher(URLFetcher):
@@ -30,16 +35,32 @@ class LocalFetcher(URLFetcher):
     def __init__(self, roots: list[Path]):
         super().__init__(allowed_protocols={"file", "data"})
         self.roots = [root.resolve() for root in roots]
+        self.prepared: dict[str, bytes] = {}
+
+    def allowed_path(self, url: str) -> Path:
+        path = Path(url.removeprefix("file://").split("?")[0]).resolve()
+        if not any(root == path or root in path.parents for root in self.roots):
+            raise ValueError(f"file outside the allowed folders: {url}")
+        return path
+
+    def prepare(self, html: str) -> None:
+        """Reduce the photos ``html`` prints, in parallel (Pillow releases the GIL while
+        decoding and encoding); WeasyPrint then fetches them one by one from memory."""
+        urls, paths = [], []
+        for url in sorted(set(PRINT_URL.findall(html))):
+            with contextlib.suppress(ValueError):  # refused again, and logged, by fetch()
+                paths.append(self.allowed_path(url))
+                urls.append(url)
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            self.prepared = dict(zip(urls, pool.map(print_jpeg, paths), strict=True))
 
     def fetch(self, url, headers=None):
         if url.startswith("file:"):
-            path = Path(url.removeprefix("file://").split("?")[0]).resolve()
-            if not any(root == path or root in path.parents for root in self.roots):
-                raise ValueError(f"file outside the allowed folders: {url}")
+            path = self.allowed_path(url)
             if url.endswith(PRINT_QUERY):
+                body = self.prepared.get(url) or print_jpeg(path)
                 # Not a file: URL in the answer, or WeasyPrint embeds the file it names
                 # instead of these reduced bytes.
-                body = print_jpeg(path)
                 return URLFetcherResponse(
                     f"print:{path.name}", body, {"Content-Type": "image/jpeg"}
                 )
@@ -61,9 +82,9 @@ def render_pdf(template: str, **context) -> bytes:
     """Render ``templates/<template>`` to PDF bytes."""
     html = render_template(template, **context)
     roots = [Path(current_app.config["MEDIA_ROOT"]), Path(current_app.static_folder)]
-    document = HTML(
-        string=html, base_url=current_app.static_folder, url_fetcher=LocalFetcher(roots)
-    )
+    fetcher = LocalFetcher(roots)
+    fetcher.prepare(html)
+    document = HTML(string=html, base_url=current_app.static_folder, url_fetcher=fetcher)
     return document.write_pdf()
 
 
