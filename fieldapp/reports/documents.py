@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from collections.abc import Callable
@@ -74,3 +75,11 @@ def find_issued(code: str) -> IssuedDocument | None:
     return db.session.scalar(
         sa.select(IssuedDocument).where(IssuedDocument.code == normalize_code(code))
     )
+
+
+def file_matches(document: IssuedDocument, stream) -> bool:
+    """Whether the uploaded file has exactly the bytes that were issued (read in chunks)."""
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(1 << 16), b""):
+        digest.update(chunk)
+    return digest.hexdigest() == document.sha256

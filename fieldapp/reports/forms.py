@@ -53,3 +53,9 @@ class PlanImportForm(FlaskForm):
     plan_file = FileField(
         _l("Archivo CSV del plan"), validators=[FileRequired(_l("Elige el archivo CSV."))]
     )
+
+
+class VerifyFileForm(FlaskForm):
+    pdf_file = FileField(
+        _l("Archivo PDF a comprobar"), validators=[FileRequired(_l("Elige el archivo PDF."))]
+    )

@@ -9,7 +9,8 @@ from fieldapp.auth.decorators import login_required, role_required
 from fieldapp.auth.models import Role
 from fieldapp.extensions import db
 from fieldapp.reports import acta, evidence
-from fieldapp.reports.documents import KIND_LABELS, find_issued, format_code
+from fieldapp.reports.documents import KIND_LABELS, file_matches, find_issued, format_code
+from fieldapp.reports.forms import VerifyFileForm
 
 bp = Blueprint("reports", __name__)
 
@@ -39,14 +40,23 @@ def project_acta(key):
     return pdf_response(pdf, f"acta-entrega-{key.hex[:8]}.pdf", document)
 
 
-@bp.get("/verify/<code>")
+@bp.route("/verify/<code>", methods=["GET", "POST"])
 def verify(code):
-    """Public: anyone holding a printed copy may check it, without an account."""
+    """Public: anyone holding a copy may check it, without an account; a PDF file can be
+    uploaded to compare its SHA-256 with the one recorded when it was issued."""
     document = find_issued(code)
+    form = VerifyFileForm()
+    matches = None
+    if document and form.validate_on_submit():
+        matches = file_matches(document, form.pdf_file.data.stream)
     status = 200 if document else 404
+    if document and form.is_submitted() and form.errors:
+        status = 400
     return render_template(
         "reports/verify.html",
         document=document,
+        form=form,
+        matches=matches,
         code=format_code(document.code) if document else code[:20],
         kind=KIND_LABELS.get(document.kind, document.kind) if document else None,
     ), status

@@ -1,6 +1,7 @@
 """/verify/<code> (public) and the acta de entrega-recepción of a project."""
 
 import hashlib
+import io
 
 import sqlalchemy as sa
 
@@ -9,6 +10,7 @@ from fieldapp.extensions import db
 from fieldapp.reports.documents import normalize_code
 from fieldapp.reports.models import IssuedDocument
 from fieldapp.visits.models import Visit, VisitKind
+from tests.helpers import csrf_from
 from tests.reports.builders import (
     make_category,
     make_project,
@@ -42,6 +44,27 @@ def test_verify_page_is_public_and_shows_the_hash(make_user, auth, client):
     assert "Ramona" not in html  # no personal data on a public page
     typed = f"{code[:5]}-{code[5:]}".lower()
     assert client.get(f"/verify/{typed}").status_code == 200
+
+
+def test_uploaded_file_is_compared(make_user, auth, client):
+    pdf = issue_evidence(make_user, auth, client)
+    code = pdf.headers["X-Verification-Code"]
+    auth.logout()
+    url = f"/verify/{code}"
+
+    def upload(data: bytes):
+        token = csrf_from(client.get(url).get_data(as_text=True))
+        form = {"csrf_token": token, "pdf_file": (io.BytesIO(data), "evidencia.pdf")}
+        return client.post(url, data=form, content_type="multipart/form-data")
+
+    same = upload(pdf.data)
+    assert same.status_code == 200
+    assert "El archivo coincide" in same.get_data(as_text=True)
+    changed = upload(pdf.data + b"\n% one byte more is another file\n")
+    assert "El archivo NO coincide" in changed.get_data(as_text=True)
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    empty = client.post(url, data={"csrf_token": token})
+    assert empty.status_code == 400 and "Elige el archivo PDF." in empty.get_data(as_text=True)
 
 
 def test_unknown_code_says_so(client):
