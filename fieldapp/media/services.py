@@ -97,9 +97,10 @@ def _open_photo(data: bytes) -> Iterator[Image.Image]:
     ``with`` body too, becomes a ``PhotoError`` with a Spanish message."""
     if not data:
         raise PhotoError(_("El archivo está vacío."))
-    # WeasyPrint (evidence PDFs) sets LOAD_TRUNCATED_IMAGES for the whole process when it is
-    # imported, which would let a cut-off upload pass as a complete photo.
-    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    # Importing WeasyPrint turns on Pillow's tolerance of truncated images process-wide,
+    # which would let a cut-off upload pass as a complete photo. Nothing in FieldApp wants
+    # it on, so it is forced off (never restored: restoring would race between threads).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -119,8 +120,6 @@ def _open_photo(data: bytes) -> Iterator[Image.Image]:
         raise PhotoError(_("El archivo no es una imagen válida o es demasiado grande.")) from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise PhotoError(_("La imagen está incompleta o dañada.")) from exc
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
 
 
 def _describe(image: Image.Image) -> ImageInfo:

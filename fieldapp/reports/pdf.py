@@ -14,11 +14,17 @@ from urllib.parse import quote
 
 import segno
 from flask import current_app, render_template
-from PIL import Image
+from PIL import Image, ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from fieldapp.media.storage import get_storage
+
+# Importing WeasyPrint turns on Pillow's tolerance of truncated images for the whole process
+# (weasyprint/images.py). FieldApp only gives it complete files, and photo uploads must be
+# refused when cut short, so it is switched back off here, once, instead of around each
+# check (a per-call toggle races between threads).
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 # Photos are printed 8 cm wide: 640 px is about 200 dpi there, sharp on paper. Reducing
 # them ourselves (JPEG draft decoding) is several times faster than WeasyPrint's own
