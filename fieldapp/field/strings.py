@@ -122,7 +122,7 @@ def ui_strings() -> dict[str, str]:
             "save_signature": _("Guardar firma"),
             "observations": _("Observaciones"),
             "send_visit": _("Enviar visita"),
-        "works_photos": _("Fotos de la obra"),
+            "works_photos": _("Fotos de la obra"),
         }
     )
     words.update(plural("n_findings", lambda n: ngettext("hallazgo", "hallazgos", n)))

@@ -256,8 +256,9 @@ def test_supervision_of_works(field, db, screenshot):
     page.wait_for_selector("#pending-badge")
     wait_all_sent(page)
     project = db.session.scalar(sa.select(Project).where(Project.uuid == uuid.UUID(project_id)))
-    visit = db.session.scalar(sa.select(Visit).where(Visit.project_id == project.id,
-                                                     Visit.progress_pct == 75))
+    visit = db.session.scalar(
+        sa.select(Visit).where(Visit.project_id == project.id, Visit.progress_pct == 75)
+    )
     assert visit.status.value == "enviada" and project.progress_pct == 75
     assert [c["result"] for c in visit.checklist] == ["ok", "falla"]
     assert [p["name"] for p in visit.participants] == [project.committee[0].name]

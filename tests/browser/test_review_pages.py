@@ -1,6 +1,5 @@
 """The supervisor's pages in a real browser at desktop and tablet size."""
 
-
 import pytest
 import sqlalchemy as sa
 from PIL import Image
