@@ -165,8 +165,10 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from fieldapp.auth.cli import users_cli
     from fieldapp.demo.cli import demo_command
+    from fieldapp.media.cli import media_cli
     from fieldapp.territory.cli import uts_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(uts_cli)
+    app.cli.add_command(media_cli)

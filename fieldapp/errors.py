@@ -104,7 +104,13 @@ def handle_unexpected(exc: Exception):
 RETRY_AFTER_SECONDS = 2
 # SQLite says "busy" or "locked" when its single write lock stays taken longer than the
 # busy timeout; its other OperationalErrors (no such table, ...) are bugs, not load.
-SQLITE_TRANSIENT = ("database is locked", "database table is locked", "database is busy")
+# "disk is full" too: nothing was written, and the same request works once space is freed.
+SQLITE_TRANSIENT = (
+    "database is locked",
+    "database table is locked",
+    "database is busy",
+    "database or disk is full",
+)
 
 
 def is_transient_db_error(exc: Exception) -> bool:

@@ -6,6 +6,7 @@ Each is an upsert by the phone's UUID: 201 when created, 200 when it was already
 
 from __future__ import annotations
 
+import errno
 import uuid
 from collections.abc import Callable
 
@@ -20,7 +21,7 @@ from fieldapp.api.serializers import finding_json, photo_json, visit_json
 from fieldapp.api.targets import photo_target, signature_target
 from fieldapp.api.validation import Invalid, parse_datetime, parse_uuid
 from fieldapp.domain_errors import Unprocessable
-from fieldapp.errors import json_error
+from fieldapp.errors import handle_unexpected, json_error
 from fieldapp.extensions import db
 from fieldapp.findings.sync import upsert_finding
 from fieldapp.media.services import ExifHints, PhotoError, ingest_photo
@@ -37,6 +38,29 @@ def invalid_body(exc: Invalid):
 @bp.errorhandler(PhotoError)
 def invalid_photo(exc: PhotoError):
     return json_error(422, str(exc), code="invalid_image")
+
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+@bp.errorhandler(OSError)
+def disk_full(exc: OSError):
+    """No space left for a photo or signature: 507, retryable (the outbox keeps the file
+    and tries again later). ``FilesystemStorage.put`` removed its temporary file, so no
+    half file remains, and the row was never committed."""
+    if exc.errno not in DISK_FULL:
+        return handle_unexpected(exc)
+    current_app.logger.error("Disk full on %s %s: %s", request.method, request.path, exc)
+    db.session.rollback()
+    return json_error(
+        507,
+        _(
+            "No hay espacio en el servidor para guardar el archivo. Sigue guardado en el "
+            "teléfono y se enviará de nuevo más tarde."
+        ),
+        code="insufficient_storage",
+        headers={"Retry-After": "60"},
+    )
 
 
 def require_uuid(value: str) -> uuid.UUID:
