@@ -8,6 +8,7 @@ from flask import Flask
 from flask_babel import format_datetime, get_locale
 
 from fieldapp.labels import label
+from fieldapp.security import init_security
 
 
 def localtime(value: datetime | None, fmt: str = "medium") -> str:
@@ -20,6 +21,7 @@ def localtime(value: datetime | None, fmt: str = "medium") -> str:
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["label"] = label
+    init_security(app)
 
     @app.context_processor
     def inject_language():

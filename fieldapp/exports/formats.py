@@ -19,6 +19,16 @@ MIMETYPES = {
     "gpx": "application/gpx+xml",
 }
 FORMATS = tuple(MIMETYPES)
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)",
+# "@SUM(...)", "+cmd|..."): user text (descriptions, names, folios) must stay text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_text(value):
+    """CSV: a text cell that a spreadsheet would run gets a leading apostrophe (OWASP)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def table(frame: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -33,7 +43,10 @@ def table(frame: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def write_csv(frame: gpd.GeoDataFrame, name: str) -> bytes:
     # UTF-8 with a BOM: Excel then shows accents, ñ and emoji correctly.
-    return table(frame).to_csv(index=False).encode("utf-8-sig")
+    data = table(frame)
+    for column in data.select_dtypes(include=["object", "string"]).columns:
+        data[column] = data[column].map(inert_text)
+    return data.to_csv(index=False).encode("utf-8-sig")
 
 
 def write_xlsx(frame: gpd.GeoDataFrame, name: str) -> bytes:
@@ -42,9 +55,19 @@ def write_xlsx(frame: gpd.GeoDataFrame, name: str) -> bytes:
         table(frame).to_excel(writer, index=False, sheet_name=name[:31])
         sheet = writer.sheets[name[:31]]
         sheet.freeze_panes = "A2"
+        _text_not_formulas(sheet)
         for column in sheet.columns:
             sheet.column_dimensions[column[0].column_letter].width = 18
     return buffer.getvalue()
+
+
+def _text_not_formulas(sheet) -> None:
+    """openpyxl stores a string that starts with "=" as a formula; store it as text, so
+    the cell shows exactly what the user typed and Excel never evaluates it."""
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _with_file(frame: gpd.GeoDataFrame, suffix: str, **kwargs) -> bytes:
