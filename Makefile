@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint format install translations translations-update chromium system-deps clean bench
+.PHONY: run test lint format install translations translations-update chromium system-deps clean bench \
+	lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,17 @@ install: $(VENV)/.installed translations
 # The browser one needs Debian's chromium; the sync one starts a throwaway PostgreSQL 15.
 bench: install chromium
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+# Lighthouse 11 (the last with the PWA audits) on /app and /mapa, with Debian's Chromium: npm
+# installs it from tools/lighthouse/package-lock.json and never downloads a browser. Not part
+# of `make test` (needs npm, takes a few minutes); scores in docs/performance.md.
+LIGHTHOUSE := tools/lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	cd tools/lighthouse && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-fund --no-audit
+	touch $@
+
+lighthouse: install chromium $(LIGHTHOUSE)
+	CHROME_PATH=$(CHROMIUM) $(BIN)/python bench/lighthouse_audit.py $(LIGHTHOUSE_ARGS)
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d fieldapp/translations

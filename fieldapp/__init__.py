@@ -12,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from fieldapp.compression import init_compression
 from fieldapp.config import instance_secret_key, load_config
 from fieldapp.extensions import babel, csrf, db, login_manager, migrate
 
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    init_compression(app)  # registered first, so it runs after every other after_request
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
