@@ -97,6 +97,10 @@ def _open_photo(data: bytes) -> Iterator[Image.Image]:
     ``with`` body too, becomes a ``PhotoError`` with a Spanish message."""
     if not data:
         raise PhotoError(_("El archivo está vacío."))
+    if data[4:8] == b"ftyp":  # ISO media (HEIC/HEIF, AVIF): Pillow cannot read it here
+        raise PhotoError(
+            _("Las fotos HEIC, HEIF o AVIF no se aceptan: FieldApp acepta JPEG, PNG o WebP.")
+        )
     # Importing WeasyPrint turns on Pillow's tolerance of truncated images process-wide,
     # which would let a cut-off upload pass as a complete photo. Nothing in FieldApp wants
     # it on, so it is forced off (never restored: restoring would race between threads).
