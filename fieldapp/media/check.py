@@ -133,6 +133,26 @@ def check_media(
     return report
 
 
+def _still_unreferenced(path: Path, key: str, grace: float) -> bool:
+    """Just before deleting: an upload of the same bytes may have adopted the file since
+    the walk began (``put`` refreshes its time, then the row is committed)."""
+    try:
+        if time.time() - path.stat().st_mtime < grace:
+            return False
+    except FileNotFoundError:
+        return False
+    if path.name.startswith(TEMP_PREFIX):
+        return True
+    db.session.rollback()  # a fresh snapshot: see rows committed since the walk began
+    photo = sa.select(Photo.id).where(
+        sa.or_(Photo.storage_key == key, Photo.display_key == key, Photo.thumb_key == key)
+    )
+    signature = sa.select(Signature.id).where(Signature.storage_key == key)
+    return db.session.scalar(photo.limit(1)) is None and (
+        db.session.scalar(signature.limit(1)) is None
+    )
+
+
 def _remove(
     bucket: list, root: Path, path: Path, key: str, age: float, grace: float, fix: bool
 ) -> None:
@@ -142,6 +162,9 @@ def _remove(
         return
     problem = Problem(key)
     if fix:
+        if not _still_unreferenced(path, key, grace):
+            bucket.append(Problem(key, "adopted by an upload meanwhile, left alone"))
+            return
         path.unlink(missing_ok=True)
         problem.fixed = True
         for parent in (path.parent, path.parent.parent):

@@ -35,6 +35,9 @@ class FilesystemStorage:
         key = self.key_for(digest, extension)
         target = self.path(key)
         if target.is_file():
+            # Adopting a file already there (maybe an orphan of a crashed upload): make it
+            # young again, so `flask media check --fix` leaves it alone until the row is in.
+            os.utime(target)
             return key, digest
         target.parent.mkdir(parents=True, exist_ok=True)
         # Write beside the target and rename: a crash never leaves a half file under the key.

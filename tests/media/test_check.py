@@ -113,3 +113,26 @@ def test_cli_exit_code_and_output(runner, db, media):
     assert "(borrado)" in result.output and not media.exists(orphan)
     result = runner.invoke(args=["media", "check"])
     assert result.exit_code == 0 and "Todo en orden" in result.output
+
+
+def test_an_orphan_adopted_by_a_retry_is_young_again_and_kept(db, media):
+    """A retry of a crashed upload finds its bytes already stored and reuses the file: the
+    file must not be deleted as an old orphan while the retry commits its row."""
+    data = b"photo bytes of a crashed upload"
+    key, _ = media.put(data, ".jpg")
+    age(media.path(key), 3600)
+    assert media.put(data, ".jpg")[0] == key  # the retry adopts it
+    report = check_media(media.root, fix=True, grace=300)
+    assert media.exists(key) and report.orphans[0].detail
+
+
+def test_fix_rechecks_references_just_before_deleting(db, media, monkeypatch):
+    """The walk saw no row, but one was committed before the deletion: keep the file."""
+    from fieldapp.media import check
+
+    photo = photo_row(db, media, jpeg())
+    age(media.path(photo.storage_key), 3600)
+    monkeypatch.setattr(check, "referenced_keys", lambda: {})
+    report = check_media(media.root, fix=True, grace=0)
+    assert media.exists(photo.storage_key) and media.exists(photo.display_key)
+    assert not any(p.fixed for p in report.orphans)
