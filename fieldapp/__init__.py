@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     init_compression(app)  # registered first, so it runs after every other after_request
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -117,6 +118,12 @@ def register_extensions(app: Flask) -> None:
     from fieldapp.auth.services import init_login
 
     init_login(app, login_manager)
+
+
+def register_converters(app: Flask) -> None:
+    from fieldapp.security import DatabaseIntConverter
+
+    app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
 
 
 def register_blueprints(app: Flask) -> None:

@@ -13,8 +13,17 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g
 from markupsafe import Markup
+from werkzeug.routing import IntegerConverter
 
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bnonce=)(?=[\s>])", re.IGNORECASE)
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` limited to what an INTEGER column holds (32 bits on PostgreSQL): a
+    larger number is a 404 like any unknown id, never an overflow in the database (500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def csp_nonce() -> str:
