@@ -61,6 +61,7 @@ from _server import (  # noqa: E402
     temporary_dir,
     unique_photo,
     verify_photos,
+    visit_body,
 )
 
 FINDINGS, PHOTOS = 10, 2
@@ -113,7 +114,9 @@ def inspector(port, n, token, categories, pool, stats, sent, deadline):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     auth = {"Authorization": f"Bearer {token}"}
     visit = str(uuid.uuid4())
-    if not send(port, conn, stats, "PUT visits", "PUT", f"/api/v1/visits/{visit}", _visit(n), auth):
+    if not send(
+        port, conn, stats, "PUT visits", "PUT", f"/api/v1/visits/{visit}", visit_body(n), auth
+    ):
         return
     sent["visits"].add(visit)
     for f in range(FINDINGS):
@@ -141,18 +144,6 @@ def inspector(port, n, token, categories, pool, stats, sent, deadline):
             ):
                 sent["photos"][photo] = sha256(data)
     conn.close()
-
-
-def _visit(n: int) -> dict:
-    return {
-        "kind": "recorrido",
-        "started_at": "2026-03-10T10:00:00-06:00",
-        "ended_at": None,
-        "track": None,
-        "participants": [{"name": "Vecina", "role": "líder"}],
-        "notes": f"Recorrido de carga {n}",
-        "project": None,
-    }
 
 
 def _finding(visit: str, category: str, n: int, rng: random.Random) -> dict:
