@@ -246,6 +246,9 @@ def failing(report: dict) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page")
+    parser.add_argument(
+        "--page", choices=[p[0] for p in PAGES], action="append", help="only these pages"
+    )
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         raise SystemExit(f"{LIGHTHOUSE} is missing: run `make lighthouse` (npm install)")
@@ -276,6 +279,8 @@ def main() -> int:
         with gunicorn(env, instance) as port:
             base = f"http://localhost:{port}"
             for page, path, email in PAGES:
+                if args.page and page not in args.page:
+                    continue
                 match = re.search(rf"{re.escape(email)}\s+(\S+)", demo)
                 if not match:
                     raise SystemExit(f"no password for {email} in `flask demo` output:\n{demo}")

@@ -17,6 +17,7 @@ import folium
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from folium.elements import JSCSSMixin
+from folium.map import FitBounds
 from folium.utilities import JsCode
 from markupsafe import Markup
 
@@ -99,6 +100,13 @@ def new_map(
         # heat plugins fail ("Map has no maxZoom specified").
         maxZoom=MAX_ZOOM,
     )
+    if bounds is not None:
+        # Before the tiles, without animation: no tiles fetched for the first view only to be
+        # thrown away, no zoom animation while the page loads.
+        min_lon, min_lat, max_lon, max_lat = bounds
+        fit = FitBounds([[min_lat, min_lon], [max_lat, max_lon]])
+        fit.options["animate"] = False
+        fit.add_to(fmap)
     tile_url = current_app.config.get("TILE_URL")
     if tile_url:
         folium.TileLayer(
@@ -107,9 +115,6 @@ def new_map(
             max_zoom=MAX_ZOOM,
             name=_("Mapa base"),  # the layer control would show the URL otherwise
         ).add_to(fmap)
-    if bounds is not None:
-        min_lon, min_lat, max_lon, max_lat = bounds
-        fmap.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
     return fmap
 
 
@@ -205,11 +210,10 @@ def render_map(fmap: folium.Map, height: str = "60vh") -> MapParts:
     root = fmap.get_root()
     root.render()
     map_id = fmap.get_name()
-    head = [
-        child.render()
-        for name, child in root.header._children.items()
-        if name not in (map_id, "meta_http")
-    ]
+    script = root.script.render()
+    # Folium always lists jQuery; only its popups use it: 30 KB and a parse less otherwise.
+    skip = {map_id, "meta_http"} | (set() if _uses_jquery(script) else {"jquery"})
+    head = [child.render() for name, child in root.header._children.items() if name not in skip]
     head.append(
         f"<style>#{map_id} {{ position: relative; width: 100%; height: {height}; "
         "min-height: 260px; }</style>"
@@ -218,5 +222,9 @@ def render_map(fmap: folium.Map, height: str = "60vh") -> MapParts:
         map_id=map_id,
         head=Markup("\n".join(head)),
         html=Markup(root.html.render()),
-        script=Markup(root.script.render()),
+        script=Markup(script),
     )
+
+
+def _uses_jquery(script: str) -> bool:
+    return "$(" in script or "$." in script or "jQuery" in script

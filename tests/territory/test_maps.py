@@ -94,3 +94,14 @@ def test_popup_links_must_be_relative():
     with pytest.raises(ValueError):
         popup_content("x", url="//example.com/")
     assert popup_content("x", url="/uts/06-010")["url"] == "/uts/06-010"
+
+
+def test_jquery_only_with_folium_popups(app):
+    """Lighthouse: no 30 KB jQuery on maps that never call it."""
+    with app.test_request_context():
+        plain = render_map(new_map(bounds=(-99.12, 19.38, -99.08, 19.41)))
+        fmap = new_map()
+        folium.Marker([19.4, -99.1], popup=popup("Obra", ["Avance: 40 %"])).add_to(fmap)
+        with_popup = render_map(fmap)
+    assert "jquery" not in plain.head and "/vendor/leaflet/leaflet.js" in plain.head
+    assert "/vendor/jquery/jquery.min.js" in with_popup.head
