@@ -164,3 +164,61 @@ def test_field_app_starts_a_visit_and_shows_its_map_under_the_policy(
     screenshot(w.page, "csp-field-visit")
     w.assert_clean()
     w.close()
+
+
+@pytest.fixture
+def hostile(db):
+    from tests.security.hostile import build_hostile_world
+
+    return build_hostile_world()
+
+
+def test_hostile_text_in_every_field_never_runs_in_the_browser(chromium, live_server, hostile):
+    """Every user-typed field holds <script>, onerror, ${...} and "><svg onload> payloads."""
+    w = Watched(chromium, live_server, SITE)
+    w.login(hostile.supervisor.email)
+    f, v = hostile.finding, hostile.visit
+    for path in (
+        f"/findings/{f.uuid}",
+        f"/visits/{v.uuid}",
+        "/bandeja",
+        "/visits",
+        f"/projects/{hostile.project.uuid}",
+        f"/uts/{hostile.unit.code}",
+        "/uts/",
+        "/poa?anio=2025",
+        "/informes/trimestral?trimestre=2025-3",
+    ):
+        w.goto(path)
+        w.page.wait_for_load_state("load")
+        assert w.page.locator("main img[src=x], main svg[onload]").count() == 0, path
+        w.assert_clean()
+    w.goto(f"/findings/{f.uuid}")
+    assert hostile.tags["description"] in w.page.inner_text("main")
+    w.page.wait_for_timeout(200)  # an onerror would have fired by now
+    w.assert_clean()
+    w.close()
+
+
+def test_hostile_text_in_the_phone_app(chromium, live_server, hostile):
+    options = {
+        **PHONE_AT_WEST,
+        "geolocation": {"latitude": 19.4, "longitude": -99.1, "accuracy": 5},
+    }
+    w = Watched(chromium, live_server, options)
+    w.login(hostile.inspector.email, "/app")
+    w.page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)
+    w.page.wait_for_function("async () => !!(await FA.db.getCached('categories'))", timeout=20000)
+    w.page.click("button[data-kind=recorrido]")
+    w.page.wait_for_selector("#add-finding", timeout=10000)
+    # Leaving the visit screen while its map still animates throws in Leaflet
+    # ("reading '_leaflet_pos'"): let the map settle first (see the report of issue 7).
+    w.page.wait_for_selector(".leaflet-container .leaflet-tile-loaded", timeout=15000)
+    w.page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')", timeout=5000)
+    w.page.click("#add-finding")
+    w.page.wait_for_selector(".chips button[data-value=luminarias]", timeout=10000)
+    chip = w.page.inner_text(".chips button[data-value=luminarias]")
+    assert hostile.tags["category"] in chip
+    w.page.wait_for_timeout(200)
+    w.assert_clean()
+    w.close()
