@@ -21,10 +21,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed translations
 
-# Every benchmark in bench/ (results and the machine they ran on: docs/performance.md).
-# The browser one needs Debian's chromium; the sync one starts a throwaway PostgreSQL 15.
+# Every benchmark in bench/, each against its baseline in the same run; each records its figures
+# in bench/results.json (bench/_results.py), summarised at the top of docs/performance.md by
+# bench/summarize.py. All run even when one misses its target; the exit status says if any did.
+# The browser ones need Debian's chromium; the sync one starts a throwaway PostgreSQL 15.
 bench: install chromium
-	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@start=$$(date +%s); failed=""; \
+	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || failed="$$failed $$f"; done; \
+	echo "== make bench: $$(( $$(date +%s) - start )) s"; \
+	$(BIN)/python bench/summarize.py --wall $$(( $$(date +%s) - start )); \
+	if [ -n "$$failed" ]; then echo "target missed or error:$$failed"; exit 1; fi
 
 # Lighthouse 11 (the last with the PWA audits) on /app and /mapa, with Debian's Chromium: npm
 # installs it from tools/lighthouse/package-lock.json and never downloads a browser. Not part

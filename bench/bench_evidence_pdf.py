@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 from _photos import machine  # noqa: E402
+from _results import record  # noqa: E402
 from PIL import Image  # noqa: E402
 
 FINDINGS, PHOTOS_PER_FINDING, RUNS = 30, 2, 5
@@ -142,6 +143,18 @@ def main() -> None:
         f"median {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f}, "
         f"{RUNS} runs), {statistics.median(sizes) / 1e6:.2f} MB, {pages} pages"
     )
+    figures = {
+        "findings": FINDINGS,
+        "photos": FINDINGS * PHOTOS_PER_FINDING,
+        "median_s": statistics.median(times),
+        "min_s": min(times),
+        "max_s": max(times),
+        "runs": RUNS,
+        "pdf_mb": statistics.median(sizes) / 1e6,
+        "pages": pages,
+    }
+    # Issue 6: "a few seconds and a few MB".
+    record("evidence_pdf", figures, figures["median_s"] < 5 and figures["pdf_mb"] < 10)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from fieldapp.territory.locator import NO_UNIT, UnitIndex  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from _results import record  # noqa: E402
+
 LAYER = ROOT.parent / "shared" / "data" / "colonias_geo.json"
 
 
@@ -97,10 +100,15 @@ def scenario(name, index, geoms, ids, lats, lons, sample: int) -> dict:
         f"  naive loop per point     {per_point_rate:21,.0f} points/s   "
         f"(x{rate / per_point_rate:,.0f} slower; {sample:,}-point sample)"
     )
-    return {"rate": rate}
+    return {
+        "points_per_s": rate,
+        "naive_per_polygon_points_per_s": per_polygon_rate,
+        "naive_per_point_points_per_s": per_point_rate,
+        "outside": outside,
+    }
 
 
-def single_lookups(index, geoms, ids, lats, lons, repeats: int = 3) -> None:
+def single_lookups(index, geoms, ids, lats, lons, repeats: int = 3) -> dict:
     n = len(lats)
     runs = []
     for _ in range(repeats):
@@ -128,6 +136,7 @@ def single_lookups(index, geoms, ids, lats, lons, repeats: int = 3) -> None:
         f"  naive loop per point     {naive_call * 1e6:8.1f} µs per call "
         f"(x{naive_call / per_call:,.0f} slower)"
     )
+    return {"place_us": per_call * 1e6, "p99_us": p99 * 1e6, "naive_us": naive_call * 1e6}
 
 
 def main() -> None:
@@ -149,11 +158,11 @@ def main() -> None:
     print(f"layer: {LAYER.name}, {len(geoms):,} polygons; index built in {build_s * 1000:.0f} ms")
     rng = np.random.default_rng(20240601)
     lats, lons = points_inside(geoms, args.points, rng)
-    scenario("points inside the layer", index, geoms, ids, lats, lons, args.sample)
+    inside = scenario("points inside the layer", index, geoms, ids, lats, lons, args.sample)
     mixed_lats, mixed_lons = points_in_box(geoms, args.points, rng)
     keep = args.points * 95 // 100
     mixed_lats[:keep], mixed_lons[:keep] = lats[:keep], lons[:keep]
-    scenario(
+    mixed = scenario(
         "95% inside, 5% anywhere in the bounding box",
         index,
         geoms,
@@ -163,7 +172,7 @@ def main() -> None:
         args.sample,
     )
     box_lats, box_lons = points_in_box(geoms, args.points, rng)
-    scenario(
+    uniform = scenario(
         "uniform in the bounding box (most outside: nearest-UT search)",
         index,
         geoms,
@@ -172,7 +181,14 @@ def main() -> None:
         box_lons,
         args.sample,
     )
-    single_lookups(index, geoms, ids, lats[:20_000], lons[:20_000])
+    single = single_lookups(index, geoms, ids, lats[:20_000], lons[:20_000])
+    figures = {"inside": inside, "mixed_95": mixed, "uniform_box": uniform, "single": single}
+    figures["bulk_vs_naive_per_polygon"] = (
+        inside["points_per_s"] / inside["naive_per_polygon_points_per_s"]
+    )
+    figures["single_vs_naive"] = single["naive_us"] / single["place_us"]
+    # Targets (issue 3): bulk >= 100,000 points/s, one lookup < 0.1 ms.
+    record("locator", figures, inside["points_per_s"] >= 100_000 and single["place_us"] < 100)
 
 
 def cpu_name() -> str:

@@ -55,6 +55,9 @@ from fieldapp.supervisor_map.layers import (  # noqa: E402
 )
 from fieldapp.templating import localtime  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from _results import record  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 # Tiles are unreachable (no internet here); the resolver rule makes that immediate and the same
 # on every machine, without routing each tile request through Playwright's Python side.
@@ -250,6 +253,16 @@ def main() -> int:
         f"RESULT {'ok' if ok else 'FAILED'}: {speedup:.0f}x faster than naive at 10,000 "
         f"(target 50x); 100,000 interactive in {interactive:.2f} s (median; target < 3 s)"
     )
+    figures = {
+        "naive_10k_s": naive_s,
+        "naive_10k_bytes": naive_bytes,
+        "fieldapp_10k": ours_10k,
+        "speedup_10k": speedup,
+        "fieldapp_100k": ours_100k,
+        "interactive_100k_median_s": interactive,
+        "browser_runs_ms": runs,
+    }
+    record("map", figures, ok)
     return 0 if ok else 1
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _photos import machine, phone_jpeg  # noqa: E402
+from _results import record  # noqa: E402
 from PIL import Image  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,6 +163,18 @@ def main() -> int:
     print(
         f"RESULT photo bytes: sent/original {ratio:.1%} overall, worst {worst:.1%} "
         f"(target < {TARGET:.0%}) -> target {'met' if met else 'NOT met'}"
+    )
+    record(
+        "photo_bytes",
+        {
+            "sent_over_original": ratio,
+            "worst": worst,
+            "target_below": TARGET,
+            "mean_original_bytes": total_original / len(rows),
+            "mean_sent_bytes": total_sent / len(rows),
+            "chromium": version,
+        },
+        met,
     )
     return 0 if met else 1
 

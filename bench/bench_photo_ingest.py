@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _photos import machine, phone_jpeg  # noqa: E402
+from _results import record  # noqa: E402
 from PIL import Image, ImageOps  # noqa: E402
 
 from fieldapp import create_app  # noqa: E402
@@ -214,6 +215,11 @@ def main() -> int:
     print(
         f"RESULT photo ingest: {ingest_ratio:.2f}x whole ingest, {image_ratio:.2f}x image work "
         f"-> target {'met' if met else 'NOT met'}"
+    )
+    record(
+        "photo_ingest",
+        {"whole_ingest_ratio": ingest_ratio, "image_work_ratio": image_ratio, "target": TARGET},
+        met,
     )
     return 0 if met else 1
 

@@ -30,6 +30,9 @@ from fieldapp.orm import utcnow  # noqa: E402
 from fieldapp.territory.assignment import reassign_all  # noqa: E402
 from fieldapp.territory.importer import ImportOptions, import_units  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from _results import record  # noqa: E402
+
 LAYER = ROOT.parent / "shared" / "data" / "colonias_geo.json"
 
 
@@ -44,13 +47,15 @@ def main() -> None:
             db.drop_all()
             db.create_all()
             try:
-                run(args.findings, url)
+                figures = run(args.findings, url)
             finally:
                 db.session.rollback()
                 db.drop_all()
+    # No target in issue 3 for this one: the figures are for comparing runs.
+    record("reassign", figures, target_met=True)
 
 
-def run(n: int, url: str) -> None:
+def run(n: int, url: str) -> dict:
     options = ImportOptions(None, "colonia", parent_field="alcaldia")
     start = time.perf_counter()
     report = import_units(LAYER, options)
@@ -93,10 +98,15 @@ def run(n: int, url: str) -> None:
     )
     start = time.perf_counter()
     again = reassign_all()
-    print(
-        f"again, nothing to change ({again['findings']} changed): "
-        f"{time.perf_counter() - start:.2f} s"
-    )
+    again_s = time.perf_counter() - start
+    print(f"again, nothing to change ({again['findings']} changed): {again_s:.2f} s")
+    return {
+        "database": db.engine.dialect.name,
+        "findings": n,
+        "seconds": elapsed,
+        "findings_per_s": n / elapsed,
+        "again_nothing_to_change_s": again_s,
+    }
 
 
 if __name__ == "__main__":

@@ -58,6 +58,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _photos import machine  # noqa: E402
+from _results import record  # noqa: E402
 
 import fieldapp  # noqa: E402,F401  (registers the SQLite pragmas on every engine)
 
@@ -472,7 +473,14 @@ def bench_database(name: str, database_url: str | None) -> dict:
         if errors:
             log = (instance / "gunicorn.log").read_text().splitlines()
             print("  gunicorn log (last lines):", *log[-15:], sep="\n    ")
-        return {"name": name, "ratio": ratio, "errors": errors, "lossless": lossless}
+        return {
+            "name": name,
+            "ratio": ratio,
+            "errors": errors,
+            "lossless": lossless,
+            "api_per_s": api_rate,
+            "raw_per_s": raw_rate,
+        }
 
 
 def main() -> int:
@@ -500,6 +508,7 @@ def main() -> int:
             f"{'no loss, no duplicates' if r['lossless'] else 'ROWS WRONG'} "
             f"-> target {'met' if met else 'NOT met'}"
         )
+    record("sync_throughput", {"clients": CLIENTS, "requests": REQUESTS, "databases": results}, ok)
     return 0 if ok else 1
 
 
