@@ -11,7 +11,7 @@ import re
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g
+from flask import Flask, abort, current_app, g, request
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
@@ -75,9 +75,27 @@ def content_security_policy(nonce: str, tiles: str | None) -> str:
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def refuse_nul_characters() -> None:
+    """A NUL character in the path, the query or a form is never legitimate, and
+    PostgreSQL refuses it in text (a 500 deep inside a query): answer 400 at once.
+    JSON bodies are checked field by field by the API's validation."""
+    values = [request.path]
+    for _name, items in request.args.lists():
+        values.extend(items)
+    if request.mimetype in FORM_TYPES:
+        for _name, items in request.form.lists():
+            values.extend(items)
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def init_security(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.filters["nonced"] = nonced
+    app.before_request(refuse_nul_characters)
 
     @app.after_request
     def set_csp(response):
