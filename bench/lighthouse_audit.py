@@ -35,7 +35,6 @@ import json
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -52,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _photos import machine  # noqa: E402
 from _results import RESULTS, record  # noqa: E402
+from bench_sync_throughput import flask, free_port  # noqa: E402  (one copy of each)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -69,26 +69,6 @@ PAGES = (
     ("app", "/app", "inspector@demo.fieldapp.mx"),
     ("mapa", "/mapa/", "supervisor@demo.fieldapp.mx"),
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def flask(env: dict, *args: str) -> str:
-    done = subprocess.run(
-        [str(BIN / "flask"), "--app", "fieldapp", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if done.returncode:
-        raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
 
 
 @contextlib.contextmanager
